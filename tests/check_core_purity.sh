@@ -5,7 +5,7 @@
 set -u
 dir=${1:?usage: check_core_purity.sh DIR}
 [ -d "$dir" ] || { echo "no such directory: $dir"; exit 2; }
-forbidden='#[[:space:]]*include[[:space:]]*[<"](libmilter/|ares|spf2/|opendkim/|libpsl|spdlog/|fmt/|sys/socket|netinet/|arpa/|netdb|resolv)'
+forbidden='#[[:space:]]*include[[:space:]]*[<"](libmilter/|ares|spf2/|opendkim/|libpsl|spdlog/|fmt/|sys/socket|netinet/|arpa/|netdb|resolv\.h)'
 hits=$(grep -rEn --include='*.h' --include='*.hpp' --include='*.cpp' "$forbidden" "$dir")
 if [ -n "$hits" ]; then
     echo "lib/core must not include I/O libraries:"

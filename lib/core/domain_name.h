@@ -31,8 +31,12 @@ std::string_view describe(DomainError error);
 class DomainName {
 public:
     // Host-name syntax: LDH labels, as used by From domains, DKIM d=, SPF domains.
+    // One trailing dot is accepted and dropped; nothing is trimmed (" a.com" is an error).
+    // Labels are separated by '.' or the dots UTS#46 maps to it (U+3002, U+FF0E, U+FF61):
+    // "bücher\uFF0Eexample" is "xn--bcher-kva.example". A label with "--" in positions 3-4
+    // must be a valid "xn--" A-label; other such (R-LDH) labels are InvalidIdna.
     static Result<DomainName, DomainError> parse(std::string_view text);
-    // DNS owner names that may carry underscore labels ("_dmarc.example.com",
+    // DNS owner names that may carry underscores in ASCII labels ("_dmarc.example.com",
     // "sel._domainkey.example.com"); otherwise the same rules.
     static Result<DomainName, DomainError> parseDnsName(std::string_view text);
 
@@ -41,7 +45,8 @@ public:
     // Labels left to right: "a.b.com" → {"a", "b", "com"}.
     std::vector<std::string_view> labels() const;
 
-    // The name with only its rightmost `count` labels (1 ≤ count ≤ labelCount()).
+    // The name with only its rightmost `count` labels (1 ≤ count ≤ labelCount()); a count
+    // outside that range is clamped into it (0 → the last label, too many → the whole name).
     DomainName rightmostLabels(std::size_t count) const;
     // True when this is `other` or a name below it ("a.b.com" is within "b.com", "com").
     bool isWithin(const DomainName& other) const;
@@ -54,6 +59,8 @@ public:
 
 private:
     DomainName(std::string name, std::size_t labels) : name_(std::move(name)), labels_(labels) {}
+    // parse() and parseDnsName() differ only in whether '_' counts as a letter.
+    static Result<DomainName, DomainError> parseName(std::string_view text, bool allowUnderscore);
     std::string name_;
     std::size_t labels_ = 0;
 };
