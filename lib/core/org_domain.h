@@ -40,6 +40,10 @@ struct TreeWalk {
 // more labels) the name cut to 7 labels, then one label less each time down to the TLD.
 std::vector<DomainName> treeWalkTargets(const DomainName& start);
 
+// One classified query of _dmarc.<name>: how many DMARC records, the record if exactly
+// one. nullopt when _dmarc.<name> would be too long to exist (nothing is queried).
+std::optional<WalkStep> queryDmarcName(const DomainName& name, Resolver& resolver);
+
 // Queries _dmarc.<target> for each target in order; stops after a step whose single
 // DMARC record carries psd=y or psd=n. DNS errors are recorded in the step and the walk
 // goes on (the caller decides what an error means for its purpose).
