@@ -211,7 +211,7 @@ TEST_CASE("comments are escaped, whitespace-collapsed and stripped of controls")
     }
 }
 
-TEST_CASE("keywords are lower-cased, cleaned and capped; unusable ones are replaced or dropped") {
+TEST_CASE("keywords are lower-cased, cleaned and capped, unusable ones are replaced or dropped") {
     struct Case {
         AuthMethodResult result;
         std::string rendered;
@@ -242,7 +242,7 @@ TEST_CASE("the order inside a result is method=result, comment, reason, properti
           "mx; dkim=fail (2048-bit key) reason=\"bad sig\" header.d=example.com");
 }
 
-TEST_CASE("no results is authserv-id; none") {
+TEST_CASE("no results is the authserv-id followed by none") {
     CHECK(formatAuthResults({"mx.example.net", {}}) == "mx.example.net; none");
     // An authserv-id too long for one line with "none": "none" moves to its own line.
     const std::string id = std::string(60, 'a') + ".example";

@@ -181,7 +181,7 @@ TEST_CASE("lenient parsing of what real MTAs write") {
     });
 }
 
-TEST_CASE("unreadable parts are skipped to the next ';' and flagged, keeping what parsed") {
+TEST_CASE("unreadable parts are skipped to the next semicolon and flagged, keeping what parsed") {
     checkAll({
         // no "; none" or resinfo after the authserv-id
         {"mx", "[mx] INCOMPLETE"},

@@ -293,7 +293,7 @@ TEST_CASE("A problem names the tag lower-cased and the value as published") {
 
 // ---- adkim, aspf, psd, t ---------------------------------------------------------------
 
-TEST_CASE("adkim and aspf take r or s in any case; anything else keeps relaxed") {
+TEST_CASE("adkim and aspf take r or s in any case, anything else keeps relaxed") {
     const auto [value, mode, valid] = GENERATE(table<std::string, AlignmentMode, bool>({
         {"r", AlignmentMode::Relaxed, true},
         {"s", AlignmentMode::Strict, true},
@@ -320,7 +320,7 @@ TEST_CASE("adkim and aspf take r or s in any case; anything else keeps relaxed")
     CHECK(problemTags(record) == (valid ? "" : tag + " "));
 }
 
-TEST_CASE("psd takes y, n or u; anything else keeps u") {
+TEST_CASE("psd takes y, n or u, anything else keeps u") {
     const auto [value, flag, valid] = GENERATE(table<std::string, PsdFlag, bool>({
         {"y", PsdFlag::Yes, true},
         {"n", PsdFlag::No, true},
@@ -342,7 +342,7 @@ TEST_CASE("psd takes y, n or u; anything else keeps u") {
     CHECK(problemTags(record) == (valid ? "" : "psd "));
 }
 
-TEST_CASE("t takes y or n; anything else keeps n") {
+TEST_CASE("t takes y or n, anything else keeps n") {
     const auto [value, testing, valid] = GENERATE(table<std::string, bool, bool>({
         {"y", true, true},
         {"n", false, true},
