@@ -29,7 +29,9 @@ void checkAccepted(const AuthorDomains& result, std::size_t inputSize) {
     require(!result.mailboxes.empty() && result.mailboxes.size() <= dmarc::core::kMaxMailboxes);
     std::vector<DomainName> expected;
     for (const Mailbox& mailbox : result.mailboxes) {
-        require(mailbox.displayName.size() <= inputSize && mailbox.localPart.size() <= inputSize);
+        // Display-name words are joined with one space, and an encoded-word ends a word even
+        // with no space after it, so the name may gain up to one octet per input octet.
+        require(mailbox.displayName.size() <= 2 * inputSize && mailbox.localPart.size() <= inputSize);
         if (std::find(expected.begin(), expected.end(), mailbox.domain) == expected.end()) {
             expected.push_back(mailbox.domain);
         }
