@@ -31,6 +31,9 @@ HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"list-id"]
 # Client addresses are documentation ranges (192.0.2.0/24, 2001:db8::/32): never loopback,
 # so libspf2's and IgnoreNetworks' loopback paths never decide a test.
 ZONES = {
+    # The parent of every test domain: the RFC 9989 tree walk ends at _dmarc.test, which must
+    # be an answer (NXDOMAIN), not REFUSED (DNS trouble).
+    "test": {},
     # An ESP sending for its customers with its own bounce domain; it signs d=esp.test too.
     "esp.test": {
         "@": [("TXT", "v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 -all")],
@@ -88,6 +91,7 @@ ZONES = {
 }
 
 ZONE_NOTES = {
+    "test": "the parent zone, so that the DMARC tree walk gets NXDOMAIN for _dmarc.test",
     "esp.test": "an ESP: SPF for its bounce domain, DKIM d=esp.test, p=none",
     "mydomain.test": "the ESP's customer: p=reject, SPF for its own servers and mail.mydomain.test",
     "quarantine.test": "p=quarantine",
@@ -178,7 +182,7 @@ def main():
         "strict_unsigned": message("strict_unsigned", "Stan <stan@strict.test>"),
         "nodmarc_unsigned": message("nodmarc_unsigned", "Ned <ned@nodmarc.test>"),
         # A domain no test name server serves: every lookup is REFUSED (temperror).
-        "unserved_unsigned": message("unserved_unsigned", "Una <una@unserved.test>"),
+        "unserved_unsigned": message("unserved_unsigned", "Una <una@unserved.example>"),
         # A list re-signs (d=list.test) after changing the body: the author's signature breaks.
         "list_resigned": sign(
             sign(message("list_resigned", extra=list_id), "mydomain.test").replace(
