@@ -274,7 +274,12 @@ EventReply Session::mailFrom(std::string_view address, std::string_view authAuth
     try {
         s.beginMessage(address, authAuthen);
     } catch (...) {
-        s.failed("mail from");
+        const std::string what = s.failed("mail from");
+        try {
+            // The message exists, failed, so that its end gets the internal-error plan.
+            if (!s.message) s.message.emplace().internalError = what;
+        } catch (...) {
+        }
     }
     return EventReply::Continue;
 }
@@ -380,14 +385,16 @@ MessageOutcome Session::endOfMessage(std::string_view queueId) {
             if (m.skipReason.empty()) outcome.evaluation = s.evaluate(m);
         }
         outcome.facts = s.facts(m, queueId);
-        outcome.plan = planMessage(outcome.evaluation ? &*outcome.evaluation : nullptr, outcome.facts, *m.config);
+        // A message whose start failed may have no snapshot: the live one decides.
+        const config::ConfigPtr config = m.config ? m.config : s.currentConfig();
+        outcome.plan = planMessage(outcome.evaluation ? &*outcome.evaluation : nullptr, outcome.facts, *config);
         return outcome;
     } catch (...) {
         const std::string what = s.failed("end of message");
         try {
             // The evaluation (or its plan) failed: an internal-error plan from what is known.
             outcome.evaluation.reset();
-            const config::ConfigPtr config = finished ? finished->config : s.currentConfig();
+            const config::ConfigPtr config = finished && finished->config ? finished->config : s.currentConfig();
             outcome.facts = finished ? s.facts(*finished, queueId) : MessageFacts{};
             outcome.facts.queueId = std::string(queueId);
             if (outcome.facts.internalError.empty()) outcome.facts.internalError = what;

@@ -349,3 +349,23 @@ TEST_CASE("Unsigned messages need no body, signed ones do") {
         session.endOfMessage("Q");
     }
 }
+
+TEST_CASE("A failure inside the session becomes an internal-error plan, and the next message is fine") {
+    const auto config = makeConfig();
+    int calls = 0;
+    // The second snapshot request (MAIL FROM of the first message) fails.
+    pipeline::Session session(sharedServices(), [&] {
+        if (++calls == 2) throw std::runtime_error("snapshot unavailable");
+        return config;
+    });
+    REQUIRE(session.connect({"192.0.2.10", "x", "smtpd"}) == EventReply::Continue);
+    const auto failed = sendMessage(session, esp(), readMessage("esp_signed"), "Q1");
+    CHECK_FALSE(failed.evaluation);
+    CHECK(failed.facts.internalError.find("snapshot unavailable") != std::string::npos);
+    CHECK(failed.plan.decision == Decision::TempFail);  // InternalErrorAction tempfail (default)
+
+    const auto next = sendMessage(session, esp(), readMessage("esp_signed"), "Q2");
+    CHECK(next.facts.internalError.empty());
+    CHECK(applied(next).result == core::DmarcResult::Pass);
+    CHECK(next.plan.decision == Decision::Accept);
+}
