@@ -28,7 +28,7 @@ constexpr int kExitInternal = 1;
 constexpr int kExitUsage = 2;
 
 int usageError(std::string_view reason) {
-    fmt::print(stderr, "dmarc-check: {}\n(dmarc-check --help for usage)\n", reason);
+    fmt::print(stderr, "dmarc-check: {} (see dmarc-check --help)\n", reason);
     return kExitUsage;
 }
 

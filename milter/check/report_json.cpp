@@ -80,11 +80,11 @@ nlohmann::json toJson(const CheckReport& report) {
     out["dmarc"] = core::toString(verdict ? verdict->result : core::DmarcResult::None);
     out["disposition"] = core::toString(summary.disposition);
     out["requested_disposition"] = verdict ? json(core::toString(verdict->requested)) : json(nullptr);
-    out["from_domain"] = verdict ? json(verdict->authorDomain) : json(nullptr);
+    out["from_domain"] = verdict ? textOrNull(verdict->authorDomain) : json(nullptr);
     json fromDomains = json::array();
     if (outcome.evaluation) {
         for (const auto& each : outcome.evaluation->verdicts) {
-            fromDomains.push_back(each.authorDomain);
+            if (!each.authorDomain.empty()) fromDomains.push_back(each.authorDomain);
         }
     }
     out["from_domains"] = std::move(fromDomains);

@@ -16,7 +16,7 @@ std::string orDash(std::string_view text) { return text.empty() ? std::string("-
 
 // "not aligned with the From domain mydomain.test: bounce.esp.test is not within …"
 std::string describeAlignment(const core::AlignmentCheck& check, std::string_view author) {
-    const std::string domain = clean(author);
+    const std::string domain = author.empty() ? std::string("(none)") : clean(author);
     const std::string why = check.why.empty() ? std::string() : ": " + clean(check.why);
     switch (check.alignment) {
         case core::Alignment::Strict: return fmt::format("aligned with the From domain {} (strict){}", domain, why);
@@ -120,7 +120,7 @@ void writeAuthors(std::string& out, const pipeline::MessageOutcome& outcome, con
         }
         fmt::format_to(std::back_inserter(out), "\n  acting on the strictest: {}\n",
                        verdict ? clean(verdict->authorDomain) : std::string("none"));
-    } else if (verdict) {
+    } else if (verdict && !verdict->authorDomain.empty()) {
         fmt::format_to(std::back_inserter(out), "From domain: {}\n", clean(verdict->authorDomain));
     }
     if (evaluation && evaluation->fromError) {
