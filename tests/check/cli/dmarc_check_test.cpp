@@ -321,3 +321,11 @@ TEST_CASE("A broken configuration exits 2 naming file, line and key") {
     CHECK(missing.exitStatus == 2);
     CHECK_THAT(missing.err, Catch::Matchers::Contains("absent.conf"));
 }
+
+TEST_CASE("Services that cannot start exit 1 with the reason") {
+    const std::string config = writeConfig("psl.conf", "Mode rfc7489\nPublicSuffixList /nonexistent/psl.dat\n");
+    const auto run = check({"--json", "-c", config, "--client-ip", "192.0.2.1", messagePath("esp_signed")});
+    CHECK(run.exitStatus == 1);
+    CHECK(run.out.empty());
+    CHECK_THAT(run.err, Catch::Matchers::Contains("/nonexistent/psl.dat"));
+}
