@@ -8,6 +8,7 @@ Paths come from the source tree (this file's location); the daemon from $DMARC_M
 
 import dataclasses
 import os
+import re
 
 import auth_results
 import verdict_log
@@ -46,6 +47,9 @@ class Delivery:
         return self.ours[0]
 
 
+_LOG_ID = re.compile(r"(\S+): (?=[a-z_]+=|skip |error )")
+
+
 def same_authserv_id(a, b):
     return a.lower().rstrip(".") == b.lower().rstrip(".")
 
@@ -72,6 +76,7 @@ def collect(reply, postfix, milter, *, authserv_id, client_ip):
         lines = [line for line in log_text.splitlines() if f"ip={client_ip}" in line.split()]
         entry = None
         if len(lines) == 1:
-            queue_id = lines[0].split(": ", 1)[0].split()[-1]
-            entry = verdict_log.parse_line(lines[0], queue_id)
+            # "… info: QID: from=…" / "… NOQUEUE: skip reason=…": the id before the fields.
+            match = _LOG_ID.search(lines[0])
+            entry = verdict_log.parse_line(lines[0], match.group(1)) if match else None
     return Delivery(reply, queue_name, headers, ours, others, entry, context)

@@ -59,5 +59,12 @@ class MilterDaemon:
         return self._process is not None and self._process.poll() is None
 
     def stop(self):
-        stop_process(self._process)
+        """SIGTERM: the daemon drains and exits 0. Raises (after cleaning up) when it had
+        died before, or did not exit cleanly within 15 s, with its log."""
+        was_running = self.running()
+        status = stop_process(self._process, grace=15.0)
+        log = self.log()
         self._dir.cleanup()
+        if self._process is not None and (not was_running or status != 0):
+            how = "had died before" if not was_running else "did not exit cleanly on SIGTERM"
+            raise HarnessError(f"dmarc-milter {how} (status {status}):\n{log[-4000:]}")

@@ -77,15 +77,18 @@ def wait_listening(port, *, process=None, timeout=10.0, what="server", log_path=
 
 
 def stop_process(process, *, grace=5.0):
-    """SIGTERM to the child, SIGKILL after `grace` seconds; reaps it. Safe to call twice."""
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    """SIGTERM to the child, SIGKILL after `grace` seconds; reaps it and returns its exit
+    status (negative: the signal that ended it; None without a process). Safe to call twice."""
+    if process is None:
+        return None
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
 
 
 def stop_pid(pid, *, grace=5.0):
