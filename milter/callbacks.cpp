@@ -131,6 +131,7 @@ extern "C" {
 sfsistat onNegotiate(SMFICTX* context, unsigned long actions, unsigned long protocol, unsigned long,
                      unsigned long, unsigned long* actionsOut, unsigned long* protocolOut, unsigned long* flags2,
                      unsigned long* flags3) {
+    if (gState->stopping.load()) return SMFIS_REJECT;  // libmilter drops the connection
     // libmilter offers the no-reply flags even when the MTA lacks them (it fakes them), so
     // those are always granted; the rest only as offered.
     *actionsOut = wantedActions() & actions;

@@ -189,7 +189,9 @@ void Daemon::stop(int signal) {
     notifySystemd("STOPPING=1");
     spdlog::info("stopping on {}: finishing {} message(s) in progress", ::strsignal(signal),
                  state_.messagesInFlight.load());
-    smfi_stop();
+    // Not smfi_stop(): it ends libmilter's worker pool, and the sessions in flight with it.
+    // New connections are refused instead, and the process leaves once the messages are done.
+    state_.stopping.store(true);
     const auto giveUp = std::chrono::steady_clock::now() + kDrainLimit;
     while (state_.messagesInFlight.load() > 0 && std::chrono::steady_clock::now() < giveUp)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));

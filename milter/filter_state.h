@@ -18,6 +18,9 @@ struct FilterState {
     std::atomic<config::ConfigPtr> config;
     std::atomic<long> connections{0};       // connection states alive (negotiate … close)
     std::atomic<long> messagesInFlight{0};  // MAIL FROM seen, end of message / abort not yet
+    // SIGTERM: new MTA connections are refused at negotiation (the MTA applies its
+    // milter_default_action, as if we were gone) while the messages in flight finish.
+    std::atomic<bool> stopping{false};
 
     config::ConfigPtr currentConfig() const { return config.load(); }
 };

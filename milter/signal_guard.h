@@ -6,7 +6,7 @@
 // next SIGHUP can land in libmilter's thread. This file defines sigwait() in the daemon
 // binary, which the dynamic linker prefers over libc's for libmilter.so; our code waits
 // with sigwaitinfo() instead, so the only sigwait() caller is libmilter's signal thread,
-// and it parks there for good. Stopping is ours: smfi_stop() on SIGTERM.
+// and it parks there for good. Stopping is ours (daemon.cpp: drain, then _exit).
 #pragma once
 
 namespace dmarc::milter {
