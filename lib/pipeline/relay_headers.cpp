@@ -20,23 +20,129 @@ std::string lower(std::string_view text) {
     return out;
 }
 
-// The whitespace-separated words of a field body (folding is whitespace too).
-std::vector<std::string_view> words(std::string_view text) {
-    std::vector<std::string_view> out;
+bool equalsLower(std::string_view text, std::string_view lowerWord) {
+    return text.size() == lowerWord.size() && lower(text) == lowerWord;
+}
+
+bool startsWithLower(std::string_view text, std::string_view lowerPrefix) {
+    return text.size() >= lowerPrefix.size() && lower(text.substr(0, lowerPrefix.size())) == lowerPrefix;
+}
+
+// RFC 5322 received-tokens: words, comments (text = what is inside the outer parentheses),
+// quoted strings and angle addresses, the last three read as one unit each so that a
+// "by" or a bracket inside them is never taken for structure.
+struct Token {
+    enum class Kind { Word, Comment, Quoted, Angle } kind;
+    std::string_view text;
+};
+
+// Index just past the quoted string opening at `i` (backslash quotes one character), or
+// npos when it never closes.
+std::size_t skipQuoted(std::string_view text, std::size_t i) {
+    for (++i; i < text.size(); ++i) {
+        if (text[i] == '\\') {
+            ++i;
+        } else if (text[i] == '"') {
+            return i + 1;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// The tokens of a field body up to its first ';' outside a comment, quoted string or angle
+// address (the date follows it). nullopt when one of those never closes: a field that
+// malformed says nothing reliable.
+std::optional<std::vector<Token>> receivedTokens(std::string_view body) {
+    std::vector<Token> out;
     std::size_t i = 0;
-    while (i < text.size()) {
-        while (i < text.size() && isSpace(text[i])) ++i;
-        const std::size_t start = i;
-        while (i < text.size() && !isSpace(text[i])) ++i;
-        if (i > start) out.push_back(text.substr(start, i - start));
+    while (i < body.size()) {
+        const char c = body[i];
+        if (isSpace(c)) {
+            ++i;
+        } else if (c == ';') {
+            break;
+        } else if (c == '(') {
+            std::size_t depth = 0;
+            std::size_t j = i;
+            for (; j < body.size(); ++j) {
+                if (body[j] == '\\') {
+                    ++j;
+                } else if (body[j] == '(') {
+                    ++depth;
+                } else if (body[j] == ')' && --depth == 0) {
+                    break;
+                }
+            }
+            if (j >= body.size()) return std::nullopt;
+            out.push_back({Token::Kind::Comment, body.substr(i + 1, j - i - 1)});
+            i = j + 1;
+        } else if (c == '"') {
+            const std::size_t end = skipQuoted(body, i);
+            if (end == std::string_view::npos) return std::nullopt;
+            out.push_back({Token::Kind::Quoted, body.substr(i, end - i)});
+            i = end;
+        } else if (c == '<') {
+            std::size_t j = i + 1;
+            while (j < body.size() && body[j] != '>') {
+                j = body[j] == '"' ? skipQuoted(body, j) : j + 1;
+                if (j == std::string_view::npos) return std::nullopt;
+            }
+            if (j >= body.size()) return std::nullopt;
+            out.push_back({Token::Kind::Angle, body.substr(i, j + 1 - i)});
+            i = j + 1;
+        } else {
+            const std::size_t start = i;
+            // A stray ')' or '>' is part of the word; the characters below open a unit.
+            while (i < body.size() && !isSpace(body[i]) && std::string_view("(;\"<").find(body[i]) == std::string_view::npos) {
+                ++i;
+            }
+            out.push_back({Token::Kind::Word, body.substr(start, i - start)});
+        }
     }
     return out;
 }
 
-std::optional<core::ClientIp> bracketedAddress(std::string_view inside) {
-    constexpr std::string_view kV6 = "ipv6:";
-    if (inside.size() > kV6.size() && lower(inside.substr(0, kV6.size())) == kV6) inside.remove_prefix(kV6.size());
+// An address literal as MTAs write it in a from-clause: "[192.0.2.1]", "[IPv6:2001:db8::1]",
+// "[2001:db8::1]", and Exim's "[192.0.2.1]:25" with the client port.
+std::optional<core::ClientIp> addressLiteral(std::string_view item) {
+    if (item.empty() || item.front() != '[') return std::nullopt;
+    const auto close = item.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::string_view port = item.substr(close + 1);
+    if (!port.empty() && (port.size() < 2 || port.front() != ':' ||
+                          !std::all_of(port.begin() + 1, port.end(), [](unsigned char c) { return std::isdigit(c); }))) {
+        return std::nullopt;
+    }
+    std::string_view inside = item.substr(1, close - 1);
+    if (startsWithLower(inside, "ipv6:")) inside.remove_prefix(5);
     return core::parseClientIp(inside);
+}
+
+// What one from-clause comment says: the first address literal among its words, read only
+// up to Exim's "helo=" or "ident=" (what follows them is the client's), and whether it
+// starts the way Exim's comment after a bare "[IP]" does ("port=", "helo=").
+struct CommentFacts {
+    std::optional<core::ClientIp> address;
+    bool eximAfterLiteral = false;
+};
+
+CommentFacts readComment(std::string_view inside) {
+    CommentFacts facts;
+    bool first = true;
+    std::size_t i = 0;
+    while (i < inside.size()) {
+        while (i < inside.size() && isSpace(inside[i])) ++i;
+        const std::size_t start = i;
+        while (i < inside.size() && !isSpace(inside[i])) ++i;
+        if (i == start) break;
+        const std::string_view item = inside.substr(start, i - start);
+        const bool clientText = startsWithLower(item, "helo=") || startsWithLower(item, "ident=");
+        if (first) facts.eximAfterLiteral = clientText || startsWithLower(item, "port=");
+        first = false;
+        if (clientText) break;
+        if ((facts.address = addressLiteral(item))) break;
+    }
+    return facts;
 }
 
 // "user@example.com" or "example.com" → "example.com" (lower case, no trailing dot).
@@ -66,40 +172,46 @@ std::optional<core::SpfResult> spfResultWord(std::string_view word) {
 }  // namespace
 
 std::optional<ReceivedFrom> parseReceivedFrom(std::string_view fieldBody) {
-    const auto tokens = words(fieldBody);
-    if (tokens.size() < 2 || lower(tokens[0]) != "from") return std::nullopt;
-    // The from-clause ends where the by-clause (or the date after ';') begins.
-    std::string_view clause = fieldBody;
-    const auto fromAt = lower(fieldBody).find("from");
-    clause.remove_prefix(fromAt + 4);
-    const std::string clauseLower = lower(clause);
-    std::size_t end = clause.size();
-    for (std::size_t i = 0; i + 2 < clauseLower.size(); ++i) {
-        if (clauseLower[i] == ';') {
-            end = i;
-            break;
-        }
-        if (isSpace(clauseLower[i]) && clauseLower.compare(i + 1, 2, "by") == 0 &&
-            (i + 3 == clauseLower.size() || isSpace(clauseLower[i + 3]))) {
-            end = i;
-            break;
-        }
+    const auto tokens = receivedTokens(fieldBody);
+    if (!tokens || tokens->size() < 2) return std::nullopt;
+    const Token& from = (*tokens)[0];
+    const Token& helo = (*tokens)[1];
+    if (from.kind != Token::Kind::Word || !equalsLower(from.text, "from") || helo.kind != Token::Kind::Word) {
+        return std::nullopt;
     }
-    clause = clause.substr(0, end);
-    const auto open = clause.find('[');
-    if (open == std::string_view::npos) return std::nullopt;
-    const auto close = clause.find(']', open);
-    if (close == std::string_view::npos) return std::nullopt;
-    const auto ip = bracketedAddress(clause.substr(open + 1, close - open - 1));
+    // The client chose the HELO and Postfix writes it verbatim, spaces and parentheses
+    // included, so anything that could be an imitation is refused: a second "by", a word
+    // between the HELO and the by-clause, two comments that name an address.
+    std::size_t byAt = tokens->size();
+    for (std::size_t i = 2; i < tokens->size(); ++i) {
+        const Token& token = (*tokens)[i];
+        if (token.kind != Token::Kind::Word || !equalsLower(token.text, "by")) continue;
+        if (byAt != tokens->size()) return std::nullopt;
+        byAt = i;
+    }
+    std::optional<core::ClientIp> ip;
+    bool eximAfterLiteral = false;
+    for (std::size_t i = 2; i < byAt; ++i) {
+        const Token& token = (*tokens)[i];
+        if (token.kind != Token::Kind::Comment) return std::nullopt;
+        const CommentFacts facts = readComment(token.text);
+        if (i == 2) eximAfterLiteral = facts.eximAfterLiteral;
+        if (!facts.address) continue;
+        if (ip) return std::nullopt;
+        ip = facts.address;
+    }
+    // Exim without a host name: "from [IP] (port=N helo=HELO)"; the literal is Exim's.
+    if (!ip && eximAfterLiteral) ip = addressLiteral(helo.text);
     if (!ip) return std::nullopt;
-    return ReceivedFrom{std::string(tokens[1]), *ip, core::formatClientIp(*ip)};
+    return ReceivedFrom{std::string(helo.text), *ip, core::formatClientIp(*ip)};
 }
 
 std::optional<ReceivedFrom> clientBehindRelays(const std::vector<std::string>& receivedTopDown,
                                                const std::vector<core::IpNetwork>& trustedRelays) {
     for (const auto& field : receivedTopDown) {
         auto from = parseReceivedFrom(field);
-        if (!from) continue;
+        // Unreadable: the fields below were not written by a host we know to trust.
+        if (!from) return std::nullopt;
         if (!core::anyContains(trustedRelays, from->ip)) return from;
     }
     return std::nullopt;

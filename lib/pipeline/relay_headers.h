@@ -22,17 +22,23 @@ struct ReceivedFrom {
     std::string ipText;  // canonical text of `ip`
 };
 
-// The from-clause of one Received field body: "from HELO (NAME [IP])" (Postfix, Sendmail),
-// "from NAME ([IP] helo=HELO)" (Exim: then the name is taken for the HELO), IPv6 as
-// "[IPv6:2001:db8::1]" or "[2001:db8::1]". nullopt when there is no from-clause with an
-// address in brackets before the by-clause.
+// The from-clause of one Received field body: "from HELO (NAME [IP])" (Postfix, Sendmail,
+// more comments allowed), "from NAME ([IP] helo=HELO)" or "from NAME ([IP]:PORT helo=HELO)"
+// (Exim: then the name is taken for the HELO), Exim's "from [IP] (port=N helo=HELO)", IPv6
+// as "[IPv6:2001:db8::1]" or "[2001:db8::1]". The HELO is the client's text, written
+// verbatim by some MTAs (Postfix keeps spaces and, before 3.x, parentheses), so a field
+// that could be an imitation gives nullopt: anything but comments between the HELO word
+// and "by", a second "by" outside comments, quoted strings and angle addresses, two
+// comments naming an address, an unclosed comment, quote or angle address. Otherwise
+// nullopt when there is no address literal in those comments (Exchange's "(192.0.2.1)").
 std::optional<ReceivedFrom> parseReceivedFrom(std::string_view fieldBody);
 
 // The client behind our trusted relays: Received fields from the top (the newest, which
-// is our own MTA's), skipping those without a from-clause address and those whose
-// address is itself a trusted relay; the first other address is the client. nullopt when
-// every field was skipped. A field below that one is never read: anyone could have
-// written it.
+// is our own MTA's); while a field's from-clause address is a trusted relay, the field
+// below it was written by that relay and is read next; the first other address is the
+// client. nullopt when every field names a relay or a field has no readable from-clause
+// address (a relay's local submission, a format we cannot read, an ambiguous field): the
+// fields below it may have been written by anyone, so they are never read.
 std::optional<ReceivedFrom> clientBehindRelays(const std::vector<std::string>& receivedTopDown,
                                                const std::vector<core::IpNetwork>& trustedRelays);
 

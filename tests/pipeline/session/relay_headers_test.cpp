@@ -37,6 +37,16 @@ TEST_CASE("parseReceivedFrom reads the from-clause address of common MTAs") {
          "host.example"},
         {"from a.example (b.example [::ffff:192.0.2.9]) by c", "192.0.2.9", "a.example"},
         {" FROM a.example (b.example [2001:DB8::A]); Mon, 1 Jan 2024", "2001:db8::a", "a.example"},
+        {" from client.example ([203.0.113.7]:41234 helo=[10.0.0.1])\r\n\tby exim.example with esmtps (Exim 4.96)",
+         "203.0.113.7", "client.example"},
+        {" from [203.0.113.8] (port=41234 helo=[10.0.0.1])\r\n\tby exim.example with esmtp (Exim 4.96)", "203.0.113.8",
+         "[203.0.113.8]"},
+        {" from helo.example (client.example [198.51.100.20] (may be forged))\r\n\tby mx (8.17.1/8.17.1) with ESMTP"
+         " id 41B\r\n\tfor <\" by (x [10.0.0.1])\"@example.net>; Thu, 4 Jan 2024",
+         "198.51.100.20", "helo.example"},
+        {" from c.example (c.example [192.0.2.9])\r\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))"
+         "\r\n\t(Authenticated sender: alice)\r\n\tby mx (Postfix) with ESMTPSA id Q",
+         "192.0.2.9", "c.example"},
     }));
     CAPTURE(row.field);
     const auto from = parseReceivedFrom(row.field);
@@ -50,16 +60,37 @@ TEST_CASE("parseReceivedFrom finds nothing without a from-clause address") {
                                  " from localhost by mx.example.net with LMTP [192.0.2.1]",
                                  " from a.example (b.example [192.0.2.300]) by c",
                                  " from a.example (b.example [not an address]) by c",
-                                 " from a.example (b.example [192.0.2.1", "", " from");
+                                 " from a.example (b.example [192.0.2.1", "", " from",
+                                 // Exchange writes no address literal.
+                                 " from EXCH01.corp.example (10.20.30.40) by EXCH02.corp.example (10.20.30.41) with"
+                                 " Microsoft SMTP Server id 15.2.1118.40");
     CAPTURE(field);
     CHECK_FALSE(parseReceivedFrom(field));
+}
+
+// Found by tests/pipeline/fuzz/received_from: the client chooses its HELO and Postfix
+// writes it verbatim (spaces kept; parentheses too before Postfix 3.x), so the first
+// bracket of the from-clause was the client's to choose. 203.0.113.5 is the real client.
+TEST_CASE("parseReceivedFrom never takes an address the client wrote in its HELO") {
+    const std::string tail = "\r\n\tby mx.example.net (Postfix) with ESMTP id 4QX; Mon, 1 Jan 2024 12:00:00 +0000";
+    SECTION("an address literal as the HELO") {
+        const auto from = parseReceivedFrom(" from [10.0.0.1] (unknown [203.0.113.5])" + tail);
+        REQUIRE(from);
+        CHECK(from->ipText == "203.0.113.5");
+        CHECK(from->helo == "[10.0.0.1]");
+    }
+    SECTION("a HELO imitating a comment, a by-clause or an address is refused") {
+        const std::string helo = GENERATE(as<std::string>{}, "x (unknown [10.0.0.1])", "x (unknown [10.0.0.1]) by evil",
+                                          "x [10.0.0.1]", "x(unknown [10.0.0.1])", "x \"");
+        CAPTURE(helo);
+        CHECK_FALSE(parseReceivedFrom(" from " + helo + " (unknown [203.0.113.5])" + tail));
+    }
 }
 
 TEST_CASE("clientBehindRelays takes the first address that is not a trusted relay") {
     const auto relays = networks({"198.51.100.0/24", "2001:db8:ffff::/48"});
     const std::vector<std::string> received = {
         " from relay.example (relay.example [198.51.100.7]) by mx.example.net (Postfix) with ESMTP id A",
-        " by relay.example (Postfix, from userid 0) id Q",  // no from-clause: skipped
         " from inner.example (inner.example [2001:db8:ffff::2]) by relay.example with ESMTP",
         " from client.example (client.example [192.0.2.44]) by inner.example with ESMTP",
         " from forged.example (forged.example [203.0.113.66]) by client.example",  // never read
@@ -70,8 +101,26 @@ TEST_CASE("clientBehindRelays takes the first address that is not a trusted rela
     CHECK(client->helo == "client.example");
 
     // Negative control: when every address is a relay, nothing is found.
-    CHECK_FALSE(clientBehindRelays({received[0], received[2]}, relays));
+    CHECK_FALSE(clientBehindRelays({received[0], received[1]}, relays));
     CHECK_FALSE(clientBehindRelays({}, relays));
+}
+
+// Found by tests/pipeline/fuzz/relay_chain: a field without a readable from-clause address
+// was skipped, so the next field down, which anyone could have written, named the client.
+TEST_CASE("clientBehindRelays never reads below a field it cannot read") {
+    const auto relays = networks({"198.51.100.0/24"});
+    const std::string unreadable = GENERATE(
+        as<std::string>{},
+        " by relay.example (Postfix, from userid 1000) id Q; Mon, 1 Jan 2024",  // the relay's local submission
+        " from client.example (192.0.2.50) by relay.example (198.51.100.7) with Microsoft SMTP Server",
+        " from x (unknown [10.0.0.1]) (unknown [203.0.113.5]) by relay.example (Postfix)");  // ambiguous
+    CAPTURE(unreadable);
+    const std::vector<std::string> received = {
+        " from relay.example (relay.example [198.51.100.7]) by mx.example.net (Postfix) with ESMTP id A", unreadable,
+        " from forged.example (forged.example [192.0.2.66]) by relay.example"};
+    CHECK_FALSE(clientBehindRelays(received, relays));
+    // Positive control: without the unreadable field the one below it is the relay's.
+    CHECK(clientBehindRelays({received[0], received[2]}, relays));
 }
 
 TEST_CASE("upstreamSpf takes a trusted authserv-id's result for the MAIL FROM domain") {
