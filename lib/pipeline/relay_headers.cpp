@@ -49,18 +49,22 @@ std::size_t skipQuoted(std::string_view text, std::size_t i) {
     return std::string_view::npos;
 }
 
-// The tokens of a field body up to its first ';' outside a comment, quoted string or angle
-// address (the date follows it). nullopt when one of those never closes: a field that
-// malformed says nothing reliable.
+// The tokens of a field body before the ';' that precedes its date (outside comments,
+// quoted strings and angle addresses). nullopt when one of those never closes or there is
+// a second such ';' (a HELO carrying one would otherwise hide the rest of the clause): a
+// field that malformed or ambiguous says nothing reliable.
 std::optional<std::vector<Token>> receivedTokens(std::string_view body) {
     std::vector<Token> out;
+    std::size_t kept = std::string_view::npos;  // tokens before the ';', once seen
     std::size_t i = 0;
     while (i < body.size()) {
         const char c = body[i];
         if (isSpace(c)) {
             ++i;
         } else if (c == ';') {
-            break;
+            if (kept != std::string_view::npos) return std::nullopt;
+            kept = out.size();
+            ++i;
         } else if (c == '(') {
             std::size_t depth = 0;
             std::size_t j = i;
@@ -99,6 +103,7 @@ std::optional<std::vector<Token>> receivedTokens(std::string_view body) {
             out.push_back({Token::Kind::Word, body.substr(start, i - start)});
         }
     }
+    if (kept != std::string_view::npos) out.resize(kept);
     return out;
 }
 

@@ -81,7 +81,11 @@ TEST_CASE("parseReceivedFrom never takes an address the client wrote in its HELO
     }
     SECTION("a HELO imitating a comment, a by-clause or an address is refused") {
         const std::string helo = GENERATE(as<std::string>{}, "x (unknown [10.0.0.1])", "x (unknown [10.0.0.1]) by evil",
-                                          "x [10.0.0.1]", "x(unknown [10.0.0.1])", "x \"");
+                                          "x [10.0.0.1]", "x(unknown [10.0.0.1])", "x \"",
+                                          // a ';' hid the rest of the clause
+                                          "x (unknown [10.0.0.1]);",
+                                          "x (unknown [10.0.0.1]) by evil (unknown [203.0.113.5])???by mx"
+                                          " (Postfix) with ESMTP id 4QY; Mon, 1 Jan 2024 12:00:00 +0000");
         CAPTURE(helo);
         CHECK_FALSE(parseReceivedFrom(" from " + helo + " (unknown [203.0.113.5])" + tail));
     }
