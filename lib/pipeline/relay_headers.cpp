@@ -28,31 +28,19 @@ bool startsWithLower(std::string_view text, std::string_view lowerPrefix) {
     return text.size() >= lowerPrefix.size() && lower(text.substr(0, lowerPrefix.size())) == lowerPrefix;
 }
 
-// RFC 5322 received-tokens: words, comments (text = what is inside the outer parentheses),
-// quoted strings and angle addresses, the last three read as one unit each so that a
-// "by" or a bracket inside them is never taken for structure.
+// The words and comments of a field body (text = what is inside the outer parentheses).
+// Only comments are units: the client's HELO can open a quoted string or an angle
+// address that the MTA's own text closes ("for <rcpt>"), swallowing the real address and
+// by-clause, while an unbalanced '(' from it never closes (the MTA's text is balanced).
 struct Token {
-    enum class Kind { Word, Comment, Quoted, Angle } kind;
+    enum class Kind { Word, Comment } kind;
     std::string_view text;
 };
 
-// Index just past the quoted string opening at `i` (backslash quotes one character), or
-// npos when it never closes.
-std::size_t skipQuoted(std::string_view text, std::size_t i) {
-    for (++i; i < text.size(); ++i) {
-        if (text[i] == '\\') {
-            ++i;
-        } else if (text[i] == '"') {
-            return i + 1;
-        }
-    }
-    return std::string_view::npos;
-}
-
-// The tokens of a field body before the ';' that precedes its date (outside comments,
-// quoted strings and angle addresses). nullopt when one of those never closes or there is
-// a second such ';' (a HELO carrying one would otherwise hide the rest of the clause): a
-// field that malformed or ambiguous says nothing reliable.
+// The tokens of a field body before the ';' that precedes its date (outside comments).
+// nullopt when a comment never closes or there is a second such ';' (a HELO carrying one
+// would otherwise hide the rest of the clause): a field that malformed or ambiguous says
+// nothing reliable.
 std::optional<std::vector<Token>> receivedTokens(std::string_view body) {
     std::vector<Token> out;
     std::size_t kept = std::string_view::npos;  // tokens before the ';', once seen
@@ -80,26 +68,10 @@ std::optional<std::vector<Token>> receivedTokens(std::string_view body) {
             if (j >= body.size()) return std::nullopt;
             out.push_back({Token::Kind::Comment, body.substr(i + 1, j - i - 1)});
             i = j + 1;
-        } else if (c == '"') {
-            const std::size_t end = skipQuoted(body, i);
-            if (end == std::string_view::npos) return std::nullopt;
-            out.push_back({Token::Kind::Quoted, body.substr(i, end - i)});
-            i = end;
-        } else if (c == '<') {
-            std::size_t j = i + 1;
-            while (j < body.size() && body[j] != '>') {
-                j = body[j] == '"' ? skipQuoted(body, j) : j + 1;
-                if (j == std::string_view::npos) return std::nullopt;
-            }
-            if (j >= body.size()) return std::nullopt;
-            out.push_back({Token::Kind::Angle, body.substr(i, j + 1 - i)});
-            i = j + 1;
         } else {
+            // A stray ')' is part of the word.
             const std::size_t start = i;
-            // A stray ')' or '>' is part of the word; the characters below open a unit.
-            while (i < body.size() && !isSpace(body[i]) && std::string_view("(;\"<").find(body[i]) == std::string_view::npos) {
-                ++i;
-            }
+            while (i < body.size() && !isSpace(body[i]) && body[i] != '(' && body[i] != ';') ++i;
             out.push_back({Token::Kind::Word, body.substr(start, i - start)});
         }
     }

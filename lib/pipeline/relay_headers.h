@@ -28,10 +28,10 @@ struct ReceivedFrom {
 // as "[IPv6:2001:db8::1]" or "[2001:db8::1]". The HELO is the client's text, written
 // verbatim by some MTAs (Postfix keeps spaces and, before 3.x, parentheses), so a field
 // that could be an imitation gives nullopt: anything but comments between the HELO word
-// and "by", a second "by" or a second ';' outside comments, quoted strings and angle
-// addresses, two comments naming an address, an unclosed comment, quote or angle
-// address. Otherwise nullopt when those comments hold no address literal (Exchange writes
-// "(192.0.2.1)").
+// and "by", a second "by" or a second ';' outside comments (quotes and angle brackets
+// are no shelter: the client can open them), two comments naming an address, an unclosed
+// comment. Otherwise nullopt when those comments hold no address literal (Exchange
+// writes "(192.0.2.1)").
 std::optional<ReceivedFrom> parseReceivedFrom(std::string_view fieldBody);
 
 // The client behind our trusted relays: Received fields from the top (the newest, which

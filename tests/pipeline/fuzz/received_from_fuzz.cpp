@@ -69,10 +69,10 @@ std::string eximHelo(std::string_view bytes) {
     return out;
 }
 
-// A plain HELO: one word of characters that open no comment, quote, address or date.
+// A plain HELO: one word without a character that opens a comment or the date.
 bool plainHelo(std::string_view helo) {
     if (helo.empty()) return false;
-    return helo.find_first_of(" \t()<>\";\\") == std::string_view::npos && helo != "by" && helo != "BY" &&
+    return helo.find_first_of(" \t(;") == std::string_view::npos && helo != "by" && helo != "BY" &&
            helo != "By" && helo != "bY";
 }
 

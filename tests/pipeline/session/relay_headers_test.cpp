@@ -42,7 +42,7 @@ TEST_CASE("parseReceivedFrom reads the from-clause address of common MTAs") {
         {" from [203.0.113.8] (port=41234 helo=[10.0.0.1])\r\n\tby exim.example with esmtp (Exim 4.96)", "203.0.113.8",
          "[203.0.113.8]"},
         {" from helo.example (client.example [198.51.100.20] (may be forged))\r\n\tby mx (8.17.1/8.17.1) with ESMTP"
-         " id 41B\r\n\tfor <\" by (x [10.0.0.1])\"@example.net>; Thu, 4 Jan 2024",
+         " id 41B\r\n\tfor <bob@example.net>; Thu, 4 Jan 2024",
          "198.51.100.20", "helo.example"},
         {" from c.example (c.example [192.0.2.9])\r\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))"
          "\r\n\t(Authenticated sender: alice)\r\n\tby mx (Postfix) with ESMTPSA id Q",
@@ -72,7 +72,8 @@ TEST_CASE("parseReceivedFrom finds nothing without a from-clause address") {
 // writes it verbatim (spaces kept; parentheses too before Postfix 3.x), so the first
 // bracket of the from-clause was the client's to choose. 203.0.113.5 is the real client.
 TEST_CASE("parseReceivedFrom never takes an address the client wrote in its HELO") {
-    const std::string tail = "\r\n\tby mx.example.net (Postfix) with ESMTP id 4QX; Mon, 1 Jan 2024 12:00:00 +0000";
+    const std::string tail =
+        "\r\n\tby mx.example.net (Postfix) with ESMTP id 4QX\r\n\tfor <bob@example.net>; Mon, 1 Jan 2024 12:00:00 +0000";
     SECTION("an address literal as the HELO") {
         const auto from = parseReceivedFrom(" from [10.0.0.1] (unknown [203.0.113.5])" + tail);
         REQUIRE(from);
@@ -81,11 +82,13 @@ TEST_CASE("parseReceivedFrom never takes an address the client wrote in its HELO
     }
     SECTION("a HELO imitating a comment, a by-clause or an address is refused") {
         const std::string helo = GENERATE(as<std::string>{}, "x (unknown [10.0.0.1])", "x (unknown [10.0.0.1]) by evil",
-                                          "x [10.0.0.1]", "x(unknown [10.0.0.1])", "x \"",
+                                          "x [10.0.0.1]", "x(unknown [10.0.0.1])", "x (",
                                           // a ';' hid the rest of the clause
                                           "x (unknown [10.0.0.1]);",
                                           "x (unknown [10.0.0.1]) by evil (unknown [203.0.113.5])???by mx"
-                                          " (Postfix) with ESMTP id 4QY; Mon, 1 Jan 2024 12:00:00 +0000");
+                                          " (Postfix) with ESMTP id 4QY; Mon, 1 Jan 2024 12:00:00 +0000",
+                                          // an angle address the HELO opens and Postfix's "for <rcpt>" closes
+                                          "x (c.example [10.0.0.1]) by mx (Postfix) with ESMTP id Q for <a");
         CAPTURE(helo);
         CHECK_FALSE(parseReceivedFrom(" from " + helo + " (unknown [203.0.113.5])" + tail));
     }
