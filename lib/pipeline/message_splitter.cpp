@@ -1,10 +1,10 @@
 // See message_splitter.h. A line is read up to LF; a CR just before that LF is part of the
 // line ending, any other CR is content (left for the DKIM verifier to judge).
-#include "milter/check/message_splitter.h"
+#include "pipeline/message_splitter.h"
 
 #include <algorithm>
 
-namespace dmarc::check {
+namespace dmarc::pipeline {
 namespace {
 
 struct Line {
@@ -98,4 +98,4 @@ std::vector<std::string_view> bodyChunks(std::string_view body, std::size_t chun
     return chunks;
 }
 
-}  // namespace dmarc::check
+}  // namespace dmarc::pipeline

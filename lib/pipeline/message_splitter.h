@@ -2,7 +2,8 @@
 // value exactly as libmilter delivers it with SMFIP_HDR_LEADSPC (everything after the colon,
 // leading space included, folds joined by a bare LF), and the body with CRLF line ends in
 // chunks no larger than libmilter's. Input may use LF or CRLF line ends. Used by dmarc-check
-// to feed pipeline::Session the way dmarc-milter is fed. Pure; thread-safe.
+// (and the Session tests) to feed pipeline::Session the way dmarc-milter is fed. Pure;
+// thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -10,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace dmarc::check {
+namespace dmarc::pipeline {
 
 struct HeaderField {
     std::string name;
@@ -37,4 +38,4 @@ inline constexpr std::size_t kBodyChunkSize = 65535;
 // `body` cut into consecutive pieces of at most `chunkSize` octets (none for an empty body).
 std::vector<std::string_view> bodyChunks(std::string_view body, std::size_t chunkSize = kBodyChunkSize);
 
-}  // namespace dmarc::check
+}  // namespace dmarc::pipeline

@@ -6,21 +6,10 @@
 
 #include "core/evaluate.h"
 #include "core/mailbox.h"
+#include "pipeline/plan_auth_results.h"
 
 namespace dmarc::pipeline {
 namespace {
-
-core::DkimResult toCore(adapters::DkimResult result) {
-    switch (result) {
-    case adapters::DkimResult::Pass: return core::DkimResult::Pass;
-    case adapters::DkimResult::Fail: return core::DkimResult::Fail;
-    case adapters::DkimResult::Neutral: return core::DkimResult::Neutral;
-    case adapters::DkimResult::Policy: return core::DkimResult::Policy;
-    case adapters::DkimResult::TempError: return core::DkimResult::TempError;
-    case adapters::DkimResult::PermError: return core::DkimResult::PermError;
-    }
-    return core::DkimResult::PermError;
-}
 
 std::optional<core::DomainName> domainOrNothing(const std::string& text) {
     if (text.empty()) return std::nullopt;
@@ -50,7 +39,7 @@ core::AuthInputs toAuthInputs(const adapters::SpfOutcome& spf, const std::vector
     auth.spf.scope = spf.scope;
     for (const auto& signature : dkim) {
         core::DkimInput input;
-        input.result = toCore(signature.result);
+        input.result = toCoreDkimResult(signature.result);
         input.domain = domainOrNothing(signature.domain);
         input.selector = signature.selector;
         input.algorithm = signature.algorithm;

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/ip_network.h"
-#include "milter/check/message_splitter.h"
+#include "pipeline/message_splitter.h"
 #include "pipeline/services.h"
 
 namespace dmarc::check {
@@ -70,12 +70,12 @@ core::Result<CheckReport, std::string> runCheck(const CheckOptions& options, con
     for (const auto& recipient : options.recipients) {
         session.recipient(bracketed(recipient));
     }
-    const SplitMessage split = splitMessage(message);
+    const pipeline::SplitMessage split = pipeline::splitMessage(message);
     for (const auto& field : split.headers) {
         session.header(field.name, field.value);
     }
     session.endOfHeaders();
-    for (const auto chunk : bodyChunks(split.body)) {
+    for (const auto chunk : pipeline::bodyChunks(split.body)) {
         if (session.body(chunk) == pipeline::EventReply::SkipBody) {
             break;
         }

@@ -5,11 +5,11 @@
 
 #include <string>
 
-#include "milter/check/message_splitter.h"
+#include "pipeline/message_splitter.h"
 
-using dmarc::check::bodyChunks;
-using dmarc::check::HeaderField;
-using dmarc::check::splitMessage;
+using dmarc::pipeline::bodyChunks;
+using dmarc::pipeline::HeaderField;
+using dmarc::pipeline::splitMessage;
 
 TEST_CASE("CRLF and LF files split into the same fields and body") {
     const std::string crlf = "From: Alice <alice@example.com>\r\nSubject: hi\r\n\r\nline one\r\nline two\r\n";
@@ -103,5 +103,5 @@ TEST_CASE("Body chunks cover the body in order, none over the chunk size") {
     for (const auto chunk : chunks) joined.append(chunk);
     CHECK(joined == body);
     CHECK(bodyChunks("").empty());
-    CHECK(bodyChunks(std::string(dmarc::check::kBodyChunkSize, 'y')).size() == 1);
+    CHECK(bodyChunks(std::string(dmarc::pipeline::kBodyChunkSize, 'y')).size() == 1);
 }

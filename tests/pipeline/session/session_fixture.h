@@ -17,6 +17,7 @@
 #include "config/config_parser.h"
 #include "nsd_server.h"
 #include "pipeline/services.h"
+#include "pipeline/message_splitter.h"
 #include "pipeline/session.h"
 
 namespace dmarc::sessiontest {
@@ -82,41 +83,17 @@ inline std::string readMessage(const std::string& name) {
     return text.str();
 }
 
-struct Field {
-    std::string name;
-    std::string value;
-};
-
-// A CRLF message as libmilter hands it over.
-inline std::pair<std::vector<Field>, std::string> split(const std::string& message) {
-    std::vector<Field> fields;
-    std::size_t at = 0;
-    while (at < message.size()) {
-        const auto end = message.find("\r\n", at);
-        const std::string line = message.substr(at, end - at);
-        at = end == std::string::npos ? message.size() : end + 2;
-        if (line.empty()) break;
-        if ((line[0] == ' ' || line[0] == '\t') && !fields.empty()) {
-            fields.back().value += "\n" + line;
-        } else {
-            const auto colon = line.find(':');
-            REQUIRE(colon != std::string::npos);
-            fields.push_back({line.substr(0, colon), line.substr(colon + 1)});
-        }
-    }
-    return {fields, message.substr(at)};
-}
-
 // MAIL FROM through end of message (connect and HELO are the caller's).
 inline pipeline::MessageOutcome sendMessage(pipeline::Session& session, const Envelope& envelope,
                                             const std::string& message, const std::string& queueId = "4QTEST") {
     session.mailFrom(envelope.mailFrom, envelope.authAuthen);
     for (const auto& rcpt : envelope.recipients) session.recipient(rcpt);
-    const auto [fields, body] = split(message);
-    for (const auto& field : fields) session.header(field.name, field.value);
+    const auto split = pipeline::splitMessage(message);
+    for (const auto& field : split.headers) session.header(field.name, field.value);
     session.endOfHeaders();
-    for (std::size_t i = 0; i < body.size(); i += 1000) {
-        if (session.body(std::string_view(body).substr(i, 1000)) == pipeline::EventReply::SkipBody) break;
+    // Small chunks: the Session must not depend on where the MTA cuts the body.
+    for (const auto chunk : pipeline::bodyChunks(split.body, 1000)) {
+        if (session.body(chunk) == pipeline::EventReply::SkipBody) break;
     }
     return session.endOfMessage(queueId);
 }

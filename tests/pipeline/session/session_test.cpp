@@ -277,7 +277,7 @@ TEST_CASE("A message keeps the configuration it started with across a reload") {
     REQUIRE(session.connect({"192.0.2.10", "x", "smtpd"}) == EventReply::Continue);
     session.helo("mta1.esp.test");
     session.mailFrom("<b@bounce.esp.test>", "");
-    const auto [fields, body] = split(readMessage("esp_unsigned"));
+    const auto [fields, body] = pipeline::splitMessage(readMessage("esp_unsigned"));
     for (const auto& field : fields) session.header(field.name, field.value);
     reloaded = true;  // SIGHUP mid-message
     session.endOfHeaders();
@@ -298,7 +298,7 @@ TEST_CASE("An aborted message leaves nothing behind for the next one on the conn
     session.helo("mta1.esp.test");
     session.mailFrom("<b@bounce.esp.test>", "");
     session.recipient("<first@example.net>");
-    const auto [fields, body] = split(readMessage("two_from_fields"));
+    const auto [fields, body] = pipeline::splitMessage(readMessage("two_from_fields"));
     for (const auto& field : fields) session.header(field.name, field.value);
     session.abort();
 
@@ -341,7 +341,7 @@ TEST_CASE("Unsigned messages need no body, signed ones do") {
     REQUIRE(session.connect({"192.0.2.10", "x", "smtpd"}) == EventReply::Continue);
     for (const char* name : {"mydomain_unsigned", "esp_signed"}) {
         session.mailFrom("<b@bounce.esp.test>", "");
-        const auto [fields, body] = split(readMessage(name));
+        const auto [fields, body] = pipeline::splitMessage(readMessage(name));
         for (const auto& field : fields) session.header(field.name, field.value);
         session.endOfHeaders();
         const bool isSigned = std::string(name) == "esp_signed";
