@@ -86,8 +86,8 @@ std::optional<core::ClientIp> addressLiteral(std::string_view item) {
     const auto close = item.find(']');
     if (close == std::string_view::npos) return std::nullopt;
     const std::string_view port = item.substr(close + 1);
-    if (!port.empty() && (port.size() < 2 || port.front() != ':' ||
-                          !std::all_of(port.begin() + 1, port.end(), [](unsigned char c) { return std::isdigit(c); }))) {
+    const auto isDigit = [](unsigned char c) { return std::isdigit(c) != 0; };
+    if (!port.empty() && (port.size() < 2 || port.front() != ':' || !std::all_of(port.begin() + 1, port.end(), isDigit))) {
         return std::nullopt;
     }
     std::string_view inside = item.substr(1, close - 1);

@@ -44,8 +44,8 @@ TEST_CASE("parseReceivedFrom reads the from-clause address of common MTAs") {
         {" from helo.example (client.example [198.51.100.20] (may be forged))\r\n\tby mx (8.17.1/8.17.1) with ESMTP"
          " id 41B\r\n\tfor <bob@example.net>; Thu, 4 Jan 2024",
          "198.51.100.20", "helo.example"},
-        {" from c.example (c.example [192.0.2.9])\r\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))"
-         "\r\n\t(Authenticated sender: alice)\r\n\tby mx (Postfix) with ESMTPSA id Q",
+        {" from c.example (c.example [192.0.2.9])\r\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
+         " (256/256 bits))\r\n\t(Authenticated sender: alice)\r\n\tby mx (Postfix) with ESMTPSA id Q",
          "192.0.2.9", "c.example"},
     }));
     CAPTURE(row.field);
