@@ -27,6 +27,8 @@ core::Result<CommandLine, std::string> parseCommandLine(std::span<const char* co
             line.configPathGiven = true;
         } else if (argument == "-f") {
             line.foreground = true;
+        } else if (argument == "-e") {
+            line.logToStderr = true;
         } else if (argument == "-n") {
             ok = choose(CommandLine::Action::CheckConfig);
         } else if (argument == "--dump-config") {
@@ -40,15 +42,19 @@ core::Result<CommandLine, std::string> parseCommandLine(std::span<const char* co
         }
         if (!ok) return core::fail(std::string("-n, --dump-config, -V and -h exclude each other"));
     }
+    // Detached, standard error is /dev/null: -e would silence the log.
+    if (line.logToStderr && !line.foreground && line.action == CommandLine::Action::Run)
+        return core::fail(std::string("-e needs -f"));
     return line;
 }
 
 std::string usageText() {
-    return std::string("usage: dmarc-milter [-c FILE] [-f] [-n | --dump-config | -V | -h]\n"
+    return std::string("usage: dmarc-milter [-c FILE] [-f [-e]] [-n | --dump-config | -V | -h]\n"
                        "  -c FILE        the configuration file (default ") +
            std::string(config::kDefaultConfigPath) +
            "; when that default is missing, the built-in defaults)\n"
            "  -f             stay in the foreground (for systemd and tests); without it, detach\n"
+           "  -e             with -f: log to standard error, whatever Syslog says\n"
            "  -n             check the configuration and exit\n"
            "  --dump-config  print the effective configuration (every setting) and exit\n"
            "  -V             print the version and exit\n"

@@ -1,4 +1,4 @@
-// The dmarc-milter command line: -c FILE, -f, -n, --dump-config, -V, -h, and the exit
+// The dmarc-milter command line: -c FILE, -f, -e, -n, --dump-config, -V, -h, and the exit
 // codes every path of the program uses (documented in the usage text). Pure; thread-safe.
 #pragma once
 
@@ -22,6 +22,7 @@ struct CommandLine {
     std::string configPath;   // the default path when not given
     bool configPathGiven = false;
     bool foreground = false;
+    bool logToStderr = false;  // -e: standard error instead of syslog (needs -f)
 };
 
 // `arguments` without the program name.

@@ -116,6 +116,7 @@ int Daemon::run() {
         logging.syslog = true;
         if (!detach()) return fail(kExitStartup, std::string("cannot detach: ") + std::strerror(errno));
     }
+    if (commandLine_.logToStderr) logging.syslog = false;
     if (auto logger = log::setUpLogging(logging); !logger) return fail(kExitStartup, logger.error());
 
     if (!config.pidFile.empty()) {

@@ -71,4 +71,8 @@ TEST_CASE("bad usage exits 2 with the usage text") {
     CHECK(unknown.output.find("usage:") != std::string::npos);
     CHECK(runMilter({"-c"}).exitCode == 2);
     CHECK(runMilter({"-n", "-V"}).exitCode == 2);
+    // -e without -f would log to the /dev/null a detached daemon has for standard error.
+    const auto detachedToStderr = runMilter({"-e"});
+    CHECK(detachedToStderr.exitCode == 2);
+    CHECK(detachedToStderr.output.find("-e needs -f") != std::string::npos);
 }
