@@ -8,25 +8,13 @@
 #include <vector>
 
 #include "core/disposition.h"
+#include "support/fixed_random.h"
 
 namespace {
 
 using namespace dmarc::core;
 
-// Returns one fixed draw and counts how often it was asked.
-class FixedRandom : public RandomSource {
-public:
-    explicit FixedRandom(int draw) : draw_(draw) {}
-    int percent() override {
-        ++calls_;
-        return draw_;
-    }
-    int calls() const { return calls_; }
-
-private:
-    int draw_;
-    int calls_ = 0;
-};
+using dmarc::test::FixedRandom;
 
 struct Case {
     const char* what;

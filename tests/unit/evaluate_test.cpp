@@ -13,6 +13,7 @@
 
 #include "core/evaluate.h"
 #include "support/suffix_list_psl.h"
+#include "support/fixed_random.h"
 #include "support/table_resolver.h"
 
 namespace {
@@ -23,14 +24,7 @@ using dmarc::test::SuffixListPsl;
 using dmarc::test::QueryKind;
 using dmarc::test::TableResolver;
 
-class FixedRandom : public RandomSource {
-public:
-    explicit FixedRandom(int draw) : draw_(draw) {}
-    int percent() override { return draw_; }
-
-private:
-    int draw_;
-};
+using dmarc::test::FixedRandom;
 
 struct Spf {
     SpfResult result = SpfResult::None;

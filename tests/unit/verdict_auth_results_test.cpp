@@ -9,6 +9,7 @@
 #include "core/auth_results_parse.h"
 #include "core/evaluate.h"
 #include "core/verdict_auth_results.h"
+#include "support/fixed_random.h"
 #include "support/table_resolver.h"
 
 namespace {
@@ -17,10 +18,7 @@ using namespace dmarc::core;
 using dmarc::test::nameOf;
 using dmarc::test::TableResolver;
 
-class FixedRandom : public RandomSource {
-public:
-    int percent() override { return 0; }
-};
+using dmarc::test::FixedRandom;
 
 struct Spf {
     SpfResult result = SpfResult::None;

@@ -15,20 +15,13 @@
 #include "core/disposition.h"
 #include "core/dmarc_record.h"
 #include "pipeline/message_plan.h"
+#include "support/fixed_random.h"
 
 namespace dmarc::pipeline::testing {
 
 // Parsed like dmarc-milter.conf; host name mx.example.net (the default AuthservID).
 inline config::Config configFrom(const std::string& text) { return config::testing::parseOk(text); }
 
-class FixedPercent : public core::RandomSource {
-public:
-    explicit FixedPercent(int value) : value_(value) {}
-    int percent() override { return value_; }
-
-private:
-    int value_;
-};
 
 struct VerdictSpec {
     std::string author = "mydomain.com";
@@ -93,7 +86,7 @@ inline core::Verdict makeVerdict(const VerdictSpec& spec, const config::Config& 
     } else {
         verdict.policyDetail = "no DMARC record";
     }
-    FixedPercent random(spec.draw);
+    test::FixedRandom random(spec.draw);
     const core::DispositionDecision decision =
         core::decideDisposition(input, config::localPolicy(config), spec.facts, random);
     verdict.requested = decision.requested;
