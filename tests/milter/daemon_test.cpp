@@ -2,14 +2,20 @@
 // pipeline zones), negotiation asks for exactly the events and replies we use, TCP replies
 // are not held by delayed ACKs (TCP_NODELAY), a broken file on SIGHUP is refused while the
 // old configuration keeps serving, a good one is applied, and SIGTERM lets the message in
-// flight finish, exits 0 and removes the pid file.
+// flight finish, exits 0 and removes the pid file; UserID drops root after binding; systemd
+// is told READY, RELOADING and STOPPING.
 #include <catch2/catch.hpp>
 
+#include <pwd.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -185,4 +191,72 @@ TEST_CASE("SIGTERM lets the message in flight finish, exits 0 and removes the pi
     CHECK(WEXITSTATUS(*status) == 0);
     CHECK(::access(daemon->pidFilePath().c_str(), F_OK) != 0);
     CHECK(daemon->log().find("stopped") != std::string::npos);
+}
+
+TEST_CASE("UserID drops root after binding: the unix socket is the user's and still answers") {
+    if (::geteuid() != 0) {
+        WARN("not root: the privilege drop cannot be tested");
+        return;
+    }
+    const auto server = nsd();
+    DaemonOptions options;
+    options.socket = DaemonOptions::Socket::Unix;
+    options.extra = {"UserID nobody"};
+    const auto daemon = daemonFor(*server, options);
+    INFO(daemon->log());
+
+    std::ifstream status("/proc/" + std::to_string(daemon->pid()) + "/status");
+    std::string line, uids, gids;
+    while (std::getline(status, line)) {
+        if (line.rfind("Uid:", 0) == 0) uids = line;
+        if (line.rfind("Gid:", 0) == 0) gids = line;
+    }
+    const passwd* nobody = ::getpwnam("nobody");
+    REQUIRE(nobody != nullptr);
+    const std::string id = std::to_string(nobody->pw_uid);
+    // Real, effective, saved and file-system ids all changed: root cannot come back.
+    CHECK(uids == "Uid:\t" + id + "\t" + id + "\t" + id + "\t" + id);
+    CHECK(gids.find("\t0\t") == std::string::npos);
+
+    struct stat socketStatus {};
+    REQUIRE(::stat(daemon->socketPath().c_str(), &socketStatus) == 0);
+    CHECK(socketStatus.st_uid == nobody->pw_uid);
+
+    const auto outcome = sendOne(daemon->endpoint());
+    REQUIRE(outcome);
+    CHECK(insertedAuthResults(*outcome).find("dmarc=pass") != std::string::npos);
+}
+
+TEST_CASE("systemd hears READY, RELOADING and STOPPING through NOTIFY_SOCKET") {
+    const auto server = nsd();
+    auto dir = testdns::TempDir::create("dmarc-notify");
+    REQUIRE(dir);
+    const std::string path = dir->path() + "/notify";
+    const int listener = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    REQUIRE(path.size() < sizeof(address.sun_path));
+    path.copy(address.sun_path, path.size());
+    REQUIRE(::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0);
+    const timeval wait{5, 0};
+    ::setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+    const auto next = [&] {
+        char buffer[512];
+        const ssize_t n = ::recv(listener, buffer, sizeof(buffer), 0);
+        return n < 0 ? std::string("(nothing within 5 s)") : std::string(buffer, static_cast<std::size_t>(n));
+    };
+
+    ::setenv("NOTIFY_SOCKET", path.c_str(), 1);  // inherited by the daemon only
+    auto daemon = daemonFor(*server);
+    ::unsetenv("NOTIFY_SOCKET");
+    INFO(daemon->log());
+    CHECK(next() == "READY=1");
+    daemon->signal(SIGHUP);
+    CHECK(next() == "RELOADING=1");
+    CHECK(next() == "READY=1");
+    daemon->signal(SIGTERM);
+    CHECK(next() == "STOPPING=1");
+    CHECK(daemon->waitExit(10s) == 0);
+    ::close(listener);
 }
