@@ -119,8 +119,9 @@ DKIM_CBSTAT prescreen(DKIM* dkim, DKIM_SIGINFO** sigs, int count) noexcept {
     }
 }
 
+// For log lines, which the sink already tags with the library's name.
 std::string statusText(DKIM_STAT status, DKIM* handle) {
-    std::string text = "libopendkim: ";
+    std::string text;
     const char* word = dkim_getresultstr(status);
     text += word != nullptr ? word : "status " + std::to_string(status);
     const char* detail = handle != nullptr ? dkim_geterror(handle) : nullptr;
@@ -174,8 +175,9 @@ void endHeaders(MessageState& message, std::string_view authorDomain) {
     if (status == DKIM_STAT_OK) {
         message.verifying = true;
     } else if (status != DKIM_STAT_NOSIG) {
-        message.failure = statusText(status, message.handle);
-        message.log(message.failure);
+        const std::string text = statusText(status, message.handle);
+        message.failure = "libopendkim: " + text;  // the reason every signature gets
+        message.log(text);
     }
 }
 
