@@ -42,6 +42,17 @@ bool isMboxSeparator(std::string_view line) {
     return next != std::string_view::npos && line[next] != ':';
 }
 
+// The name of a field line, given what precedes its first colon: RFC 5322 §4.5.8
+// (obs-optional) lets SP and HTAB sit between name and colon. Postfix's is_header()
+// accepts that form and its milter8 sends the name without them, so an obsolete
+// "From : a@example.com" reaches the milter as field "From"; so it must here. Empty when
+// the line is no field.
+std::string_view fieldName(std::string_view beforeColon) {
+    const std::size_t last = beforeColon.find_last_not_of(" \t");
+    const std::string_view name = last == std::string_view::npos ? std::string_view{} : beforeColon.substr(0, last + 1);
+    return isFieldName(name) ? name : std::string_view{};
+}
+
 bool isContinuation(std::string_view line) {
     return !line.empty() && (line.front() == ' ' || line.front() == '\t');
 }
@@ -79,11 +90,13 @@ SplitMessage splitMessage(std::string_view message) {
             continue;
         }
         const std::size_t colon = line.text.find(':');
-        if (colon == std::string_view::npos || !isFieldName(line.text.substr(0, colon))) {
+        const std::string_view name =
+            colon == std::string_view::npos ? std::string_view{} : fieldName(line.text.substr(0, colon));
+        if (name.empty()) {
             split.body = crlfBody(message, pos);
             return split;
         }
-        split.headers.push_back({std::string(line.text.substr(0, colon)), std::string(line.text.substr(colon + 1))});
+        split.headers.push_back({std::string(name), std::string(line.text.substr(colon + 1))});
         pos = line.next;
     }
     return split;

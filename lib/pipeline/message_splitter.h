@@ -27,7 +27,8 @@ struct SplitMessage {
 };
 
 // The header section ends at the first empty line, or at the first line that is neither a
-// field ("name:" with a name of printable ASCII other than ':') nor the continuation of one;
+// field ("name:" with a name of printable ASCII other than ':', or the obsolete "name :"
+// whose SP/HTAB before the colon Postfix drops from the name) nor the continuation of one;
 // such a line is the body's first line (as Postfix treats it). A leading mbox "From " line
 // is dropped. A message without an empty line is all header.
 SplitMessage splitMessage(std::string_view message);

@@ -65,15 +65,27 @@ TEST_CASE("A continuation line before any field starts the body") {
     CHECK(split.body == " indented\r\nFrom: a@example.com\r\n");
 }
 
-TEST_CASE("A leading mbox From_ line is dropped, the obsolete From : field is kept as no field") {
+TEST_CASE("A leading mbox From_ line is dropped, the obsolete From : field is kept as a field") {
     const auto mbox = splitMessage("From alice@example.com Mon Jan  1 12:00:00 2024\nFrom: a@example.com\n\nb\n");
     REQUIRE(mbox.headers.size() == 1);
     CHECK(mbox.headers[0] == HeaderField{"From", " a@example.com"});
-    // "From :" (RFC 5322 obs-optional) is not an mbox separator; with the space in the
-    // name it is no field either, so the message has no header (and thus no From).
+    // "From :" (RFC 5322 obs-optional) is not an mbox separator but the From field: Postfix
+    // hands it to the milter as "From", so dmarc-check must evaluate the same author.
     const auto obsolete = splitMessage("From : a@example.com\n\nb\n");
-    CHECK(obsolete.headers.empty());
-    CHECK(obsolete.body == "From : a@example.com\r\n\r\nb\r\n");
+    REQUIRE(obsolete.headers.size() == 1);
+    CHECK(obsolete.headers[0] == HeaderField{"From", " a@example.com"});
+    CHECK(obsolete.body == "b\r\n");
+}
+
+TEST_CASE("Whitespace before the colon is dropped from the name, a name with inner space is no field") {
+    const auto split = splitMessage("Subject \t: hi\nX-Tab\t:v\nSub ject: no\nTo: c@example.net\n");
+    REQUIRE(split.headers.size() == 2);
+    CHECK(split.headers[0] == HeaderField{"Subject", " hi"});
+    CHECK(split.headers[1] == HeaderField{"X-Tab", "v"});
+    CHECK(split.body == "Sub ject: no\r\nTo: c@example.net\r\n");
+    // Only whitespace before the colon names nothing.
+    CHECK(splitMessage(" : x\n").headers.empty());
+    CHECK(splitMessage("\t:\n").headers.empty());
 }
 
 TEST_CASE("Body line ends become CRLF, a last line without one gets it, stray CRs stay") {
