@@ -15,6 +15,12 @@ LogLine& LogLine::value(std::string_view key, std::string_view value) {
 
 LogLine& LogLine::raw(std::string_view key, std::string_view value) { return add(key, std::string(value)); }
 
+LogLine& LogLine::word(std::string_view word) {
+    line_ += ' ';
+    line_ += word;
+    return *this;
+}
+
 LogLine& LogLine::add(std::string_view key, const std::string& value) {
     line_ += ' ';
     line_ += key;

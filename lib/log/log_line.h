@@ -18,6 +18,8 @@ public:
     LogLine& atom(std::string_view key, std::string_view value);   // names, addresses
     LogLine& value(std::string_view key, std::string_view value);  // free text, quoted if needed
     LogLine& raw(std::string_view key, std::string_view value);    // trusted, printed as is
+    // A bare word of ours saying what the line is about ("skip", "error"), before the fields.
+    LogLine& word(std::string_view word);
 
     const std::string& str() const { return line_; }
 

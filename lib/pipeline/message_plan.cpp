@@ -223,17 +223,11 @@ private:
     std::vector<std::pair<std::string_view, std::string>> fields_;
 };
 
-// "QID: WORD key=value ...": LogLine has no bare words, so the word goes after its prefix.
-std::string withWord(std::string_view queueId, std::string_view word, const log::LogLine& line) {
-    const std::string head = log::LogLine(queueId).str();
-    return head + " " + std::string(word) + line.str().substr(head.size());
-}
-
 MessagePlan skippedPlan(const MessageFacts& facts) {
     MessagePlan plan;
     log::LogLine line(facts.queueId);
-    line.value("reason", facts.skipReason).atom("ip", facts.clientIp);
-    plan.logLine = withWord(facts.queueId, "skip", line);
+    line.word("skip").value("reason", facts.skipReason).atom("ip", facts.clientIp);
+    plan.logLine = line.str();
     return plan;
 }
 
@@ -248,13 +242,13 @@ MessagePlan internalErrorPlan(const MessageFacts& facts, const config::Config& c
     writeCourse(plan, course, config);
 
     log::LogLine line(facts.queueId);
-    line.value("reason", facts.internalError.empty() ? "message was not evaluated" : facts.internalError)
+    line.word("error").value("reason", facts.internalError.empty() ? "message was not evaluated" : facts.internalError)
         .raw("action", toString(course.action))
         .atom("ip", facts.clientIp);
     Extras extras;
     extras.addCourse(plan, course, config, deletions.forgedAuthResults);
     for (const log::ExtraField& field : extras.view()) line.value(field.key, field.value);
-    plan.logLine = withWord(facts.queueId, "error", line);
+    plan.logLine = line.str();
     return plan;
 }
 

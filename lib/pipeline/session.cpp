@@ -251,7 +251,8 @@ EventReply Session::connect(const ConnectInfo& info) {
         }
         if (s.skipReason.empty()) return EventReply::Continue;
         log::LogLine line("");
-        line.atom("ip", s.clientIpText.empty() ? info.clientIp : s.clientIpText).value("skip", s.skipReason);
+        // The same shape as a skipped message's line (message_plan.cpp), without a queue id.
+        line.word("skip").value("reason", s.skipReason).atom("ip", s.clientIpText.empty() ? info.clientIp : s.clientIpText);
         spdlog::info("{}", line.str());
         return EventReply::Accept;
     } catch (...) {

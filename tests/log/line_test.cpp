@@ -19,6 +19,12 @@ TEST_CASE("log_line: without a queue id the line says NOQUEUE") {
     CHECK(LogLine("").atom("ip", "192.0.2.1").str() == "NOQUEUE: ip=192.0.2.1");
 }
 
+TEST_CASE("log_line: a word of ours says what the line is about before its fields") {
+    CHECK(LogLine("").word("skip").value("reason", "client 127.0.0.1 in IgnoreNetworks").atom("ip", "127.0.0.1").str() ==
+          "NOQUEUE: skip reason=\"client 127.0.0.1 in IgnoreNetworks\" ip=127.0.0.1");
+    CHECK(LogLine("Q1").word("error").raw("action", "tempfail").str() == "Q1: error action=tempfail");
+}
+
 TEST_CASE("log_line: hostile ids and values stay inside their field") {
     CHECK(LogLine("ABC: dmarc=pass").str() == "ABC:\\x20dmarc\\x3dpass:");
     CHECK(LogLine("ABC\n").str() == "ABC\\x0a:");
