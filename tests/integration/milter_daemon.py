@@ -58,13 +58,23 @@ class MilterDaemon:
     def running(self):
         return self._process is not None and self._process.poll() is None
 
+    # The harness stops the daemon only between messages: with none in flight the SIGTERM
+    # drain has nothing to wait for, so a slow exit means a leaked in-flight count.
+    STOP_LIMIT = 2.0
+
     def stop(self):
         """SIGTERM: the daemon drains and exits 0. Raises (after cleaning up) when it had
-        died before, or did not exit cleanly within 15 s, with its log."""
+        died before, did not exit cleanly within 15 s, or took STOP_LIMIT s or more, with
+        its log."""
         was_running = self.running()
+        started = time.monotonic()
         status = stop_process(self._process, grace=15.0)
+        took = time.monotonic() - started
         log = self.log()
         self._dir.cleanup()
         if self._process is not None and (not was_running or status != 0):
             how = "had died before" if not was_running else "did not exit cleanly on SIGTERM"
             raise HarnessError(f"dmarc-milter {how} (status {status}):\n{log[-4000:]}")
+        if was_running and took >= self.STOP_LIMIT:
+            raise HarnessError(f"dmarc-milter took {took:.1f}s to exit on SIGTERM with no message in flight "
+                               f"(limit {self.STOP_LIMIT:.0f}s):\n{log[-4000:]}")

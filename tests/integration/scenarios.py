@@ -256,9 +256,11 @@ class RejectFailures(MilterScenario):
 
 
 class HoldQuarantined(MilterScenario):
-    """HoldQuarantinedMessages yes: quarantine puts the message in Postfix's hold queue."""
+    """HoldQuarantinedMessages yes: quarantine puts the message in Postfix's hold queue.
+    MailingListAction accept (it shares this daemon to save a Postfix round): a failing
+    message with List-Id is delivered as it is, override mailing_list."""
 
-    settings = {"HoldQuarantinedMessages": "yes"}
+    settings = {"HoldQuarantinedMessages": "yes", "MailingListAction": "accept"}
 
     def test_failing_message_is_held(self):
         d = self.deliver(from_news(), client=esp_client(60), mail_from="bounce-9@bounce.esp.test")
@@ -270,6 +272,24 @@ class HoldQuarantined(MilterScenario):
         d = self.deliver(self.signed(from_news()), client=esp_client(61), mail_from="bounce-10@bounce.esp.test")
         self.assert_accepted(d, held=False)
         self.assert_log(d, dmarc="pass", action=None)
+
+    def test_failing_mailing_list_message_is_accepted(self):
+        listed = from_news(extra=[("List-Id", "Test list <news.lists.mydomain.test>")])
+        d = self.deliver(listed, client=stranger(62), mail_from="news@mydomain.test")
+        self.assert_accepted(d, held=False)
+        dmarc = self.assert_result(d.our_ar(), "dmarc", "fail", header_from="mydomain.test", policy_dmarc="none")
+        self.assertIn("override=mailing_list", " ".join(dmarc.comments))
+        self.assert_not_marked(d)
+        self.assert_log(d, dmarc="fail", policy="reject", requested="reject", disposition="none",
+                        override="mailing_list", action=None, ip=f"{UNAUTHORISED}.62")
+
+    def test_same_message_without_list_id_is_held(self):
+        d = self.deliver(from_news(), client=stranger(63), mail_from="news@mydomain.test")
+        self.assert_accepted(d, held=True)
+        self.assert_result(d.our_ar(), "dmarc", "fail", header_from="mydomain.test", policy_dmarc="quarantine")
+        self.assert_marked(d, "mydomain.test")
+        self.assert_log(d, dmarc="fail", requested="reject", disposition="quarantine", override="local_policy",
+                        action="hold", ip=f"{UNAUTHORISED}.63")
 
 
 class TrustedForwarders(MilterScenario):
@@ -363,6 +383,27 @@ class DefaultConfiguration(MilterScenario):
         self.assert_accepted(d)
         self.assert_result(d.our_ar(), "dmarc", "pass", header_from="mydomain.test")
         self.assert_not_marked(d)
+
+    def test_two_from_fields_get_the_strictest_verdict(self):
+        # MultipleFromAction strictest (the default): mydomain.test passes by DKIM,
+        # partner.test (p=reject) has nothing aligned; the message gets partner.test's verdict.
+        message = self.signed(mail_message.build(["news@mydomain.test", "partner@partner.test"]))
+        d = self.deliver(message, client=esp_client(93), mail_from="bounce-15@bounce.esp.test")
+        self.assert_accepted(d)
+        self.assert_result(d.our_ar(), "dkim", "pass", header_d="mydomain.test")
+        self.assert_result(d.our_ar(), "dmarc", "fail", header_from="partner.test", policy_dmarc="quarantine")
+        self.assert_marked(d, "partner.test")
+        self.assert_log(d, **{"from": "partner.test"}, dmarc="fail", requested="reject", disposition="quarantine",
+                        override="local_policy", action="mark", authors="2", ip=f"{ESP}.93")
+
+    def test_two_passing_from_fields_are_not_marked(self):
+        # The same shape with the second author in esp.test, aligned by SPF (bounce.esp.test).
+        message = self.signed(mail_message.build(["news@mydomain.test", "notices@esp.test"]))
+        d = self.deliver(message, client=esp_client(94), mail_from="bounce-16@bounce.esp.test")
+        self.assert_accepted(d)
+        self.assert_result(d.our_ar(), "dmarc", "pass", header_from="mydomain.test")
+        self.assert_not_marked(d)
+        self.assert_log(d, dmarc="pass", disposition="none", action=None, authors="2", ip=f"{ESP}.94")
 
 
 if __name__ == "__main__":
