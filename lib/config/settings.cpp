@@ -137,8 +137,9 @@ std::vector<Setting> buildTable() {
         bind({"TrustedAuthservIDs", kSkip, "", reload,
               "authserv-ids of hosts in front of this one whose Authentication-Results fields are "
               "trusted: their SPF result for the MAIL FROM identity (smtp.mailfrom) is used instead of "
-              "checking SPF here; a HELO result never is (CVE-2019-20790). List only hosts that remove "
-              "such fields from incoming mail."},
+              "checking SPF here; a HELO result never is (CVE-2019-20790). Only believed in mail that "
+              "arrives from one of TrustedRelays: from any other client such a field is a forgery. List "
+              "only hosts that remove such fields from incoming mail."},
              &Config::trustedAuthservIds, authservIds),
 
         // ---- Authentication-Results ----

@@ -7,7 +7,8 @@
 //    IgnoreHosts apply to that one (message skipped). SPF then starts at end of headers;
 //    when no Received field names a client behind the relays, the relay itself is judged;
 //  - with TrustedAuthservIDs our own SPF check still starts at MAIL FROM, and a trusted
-//    upstream result for the MAIL FROM domain replaces it at end of message;
+//    upstream result for the MAIL FROM domain replaces it at end of message, when the
+//    connecting client is one of TrustedRelays (from anyone else the field is a forgery);
 //  - events before MAIL FROM that need a message (dmarc-check without --mail-from) start
 //    one with the null sender.
 // Exceptions from the engines are caught at every entry point: the message is then
@@ -193,7 +194,9 @@ struct Session::State {
 
     Evaluation evaluate(Message& m) {
         EvaluationInputs inputs;
-        const auto upstream = m.config->trustedAuthservIds.empty()
+        // Only a relay in front of us can vouch for its own fields: from any other client an
+        // A-R with a trusted authserv-id is a forgery like any other.
+        const auto upstream = !behindRelay || m.config->trustedAuthservIds.empty()
                                   ? std::nullopt
                                   : upstreamSpf(m.authResults, m.config->trustedAuthservIds, m.mailFrom);
         if (upstream) {

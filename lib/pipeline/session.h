@@ -8,7 +8,7 @@
 // libopendkim; parses From and starts the _dmarc walk (prefetchDmarcLookups) when the From
 // field arrives; notes incoming Authentication-Results and QuarantineHeader fields; with
 // TrustedRelays takes the client address from the relay's Received field, with
-// TrustedAuthservIDs takes the SPF (MAIL FROM only, never HELO) from a trusted upstream
+// TrustedAuthservIDs takes the SPF (MAIL FROM only, never HELO) from a trusted relay's
 // A-R; at end of message evaluates every author domain (core::evaluate with LocalFacts for
 // trusted forwarders, List-Id and LocalPolicyFile) and returns the plan (message_plan.h).
 //

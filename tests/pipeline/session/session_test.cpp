@@ -175,9 +175,11 @@ TEST_CASE("Behind a trusted relay the client comes from the relay's Received fie
 }
 
 TEST_CASE("A trusted upstream Authentication-Results supplies SPF for MAIL FROM only") {
-    // 203.0.113.5 is not in none.test's SPF record: our own check fails.
+    // 203.0.113.5 is not in none.test's SPF record: our own check fails. It is the relay
+    // in front of us; the upstream field is only believed from such a relay.
     const Envelope envelope = client("203.0.113.5", "gw.upstream.test", "<nora@none.test>");
-    const auto trusted = deliver(envelope, "forged_auth_results", makeConfig("TrustedAuthservIDs upstream.pipeline.test\n"));
+    const std::string relayed = "TrustedRelays 203.0.113.5\nTrustedAuthservIDs upstream.pipeline.test\n";
+    const auto trusted = deliver(envelope, "forged_auth_results", makeConfig(relayed));
     CHECK(trusted.evaluation->spfFromUpstream == "upstream.pipeline.test");
     CHECK(applied(trusted).spf.result == core::SpfResult::Pass);
     CHECK(applied(trusted).result == core::DmarcResult::Pass);
@@ -189,11 +191,18 @@ TEST_CASE("A trusted upstream Authentication-Results supplies SPF for MAIL FROM 
         CHECK(applied(own).spf.result == core::SpfResult::Fail);
         CHECK(applied(own).result == core::DmarcResult::Fail);
     }
+    SECTION("from a client that is not a trusted relay the field is anyone's forgery") {
+        const auto direct =
+            deliver(envelope, "forged_auth_results", makeConfig("TrustedAuthservIDs upstream.pipeline.test\n"));
+        CHECK(direct.evaluation->spfFromUpstream.empty());
+        CHECK(applied(direct).spf.result == core::SpfResult::Fail);
+        CHECK(applied(direct).result == core::DmarcResult::Fail);
+    }
     SECTION("an upstream HELO result is never used") {
         const std::string helo =
             "Authentication-Results: upstream.pipeline.test; spf=pass smtp.helo=none.test\r\n" +
             readMessage("none_unsigned");
-        const auto config = makeConfig("TrustedAuthservIDs upstream.pipeline.test\n");
+        const auto config = makeConfig(relayed);
         pipeline::Session session(sharedServices(), [config] { return config; });
         REQUIRE(session.connect({envelope.clientIp, "x", "smtpd"}) == EventReply::Continue);
         session.helo(envelope.helo);
