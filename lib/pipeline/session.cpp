@@ -56,7 +56,27 @@ void keep(std::vector<std::string>& fields, std::string_view value) {
     if (fields.size() < kMaxKeptFields) fields.emplace_back(value);
 }
 
+// Author domains whose DMARC lookups start at the From field (the rest wait for the end of
+// the message, if they are evaluated at all).
+constexpr std::size_t kMaxPrefetchedAuthors = 4;
+
+// An SPF check started on the pool. Dropping it (message aborted, skipped, answered by a
+// trusted upstream, session closed) cancels the check if it has not started: a client that
+// hangs up after RCPT must not keep the pool busy ahead of live messages.
 struct SpfCheck {
+    SpfCheck(TaskPool::TaskPtr started, std::shared_ptr<adapters::SpfOutcome> result)
+        : task(std::move(started)), outcome(std::move(result)) {}
+    ~SpfCheck() { TaskPool::cancel(task); }
+    SpfCheck(SpfCheck&&) noexcept = default;
+    SpfCheck& operator=(SpfCheck&& other) noexcept {
+        if (this != &other) {
+            TaskPool::cancel(task);  // the check this one held is dropped too
+            task = std::move(other.task);
+            outcome = std::move(other.outcome);
+        }
+        return *this;
+    }
+
     TaskPool::TaskPtr task;
     std::shared_ptr<adapters::SpfOutcome> outcome;  // written by the task
 };
@@ -111,7 +131,7 @@ struct Session::State {
             none.reason = "client address unknown";
             none.domain = envelopeDomain(m);
             none.scope = m.mailFrom.empty() ? core::SpfScope::Helo : core::SpfScope::MailFrom;
-            m.spf = SpfCheck{nullptr, std::make_shared<adapters::SpfOutcome>(std::move(none))};
+            m.spf.emplace(nullptr, std::make_shared<adapters::SpfOutcome>(std::move(none)));
             return;
         }
         auto outcome = std::make_shared<adapters::SpfOutcome>();
@@ -122,7 +142,7 @@ struct Session::State {
         auto task = services->spfPool->submit([evaluator, request = std::move(request), outcome] {
             *outcome = evaluator->checkMailFrom(request);
         });
-        m.spf = SpfCheck{std::move(task), std::move(outcome)};
+        m.spf.emplace(std::move(task), std::move(outcome));
     }
 
     static std::string envelopeDomain(const Message& m) {
@@ -309,10 +329,18 @@ void Session::header(std::string_view name, std::string_view value) {
         if (sameName(name, "From")) {
             if (m.fromFields.empty()) {
                 // Start the _dmarc walk now: the answers are in by the end of the message.
+                // Only for domains the evaluation will look at (several are evaluated only
+                // under MultipleFromAction strictest), and for a bounded number of them: a
+                // From field of hundreds of domains must not start thousands of queries here.
                 const auto authors = core::parseFromValue(value);
                 if (authors.ok()) {
-                    for (const auto& domain : authors.value().domains) {
-                        adapters::prefetchDmarcLookups(*s.services->resolver, domain);
+                    const auto& domains = authors.value().domains;
+                    const bool evaluatesAll = m.config->multipleFromAction == config::MultipleFromAction::Strictest;
+                    if (domains.size() == 1 || evaluatesAll) {
+                        const std::size_t count = std::min(domains.size(), kMaxPrefetchedAuthors);
+                        for (std::size_t i = 0; i < count; ++i) {
+                            adapters::prefetchDmarcLookups(*s.services->resolver, domains[i]);
+                        }
                     }
                 }
             }

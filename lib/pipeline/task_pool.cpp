@@ -39,6 +39,18 @@ public:
         done_.notify_all();
     }
 
+    // Done without running, if nobody started it: its work and what it captured go now.
+    void cancel() {
+        std::function<void()> dropped;
+        {
+            std::lock_guard lock(mutex_);
+            if (state_ != State::Queued) return;
+            state_ = State::Done;
+            dropped = std::move(work_);
+        }
+        done_.notify_all();
+    }
+
     void awaitDone() {
         std::unique_lock lock(mutex_);
         done_.wait(lock, [this] { return state_ == State::Done; });
@@ -83,6 +95,10 @@ TaskPool::TaskPtr TaskPool::submit(std::function<void()> work) {
 void TaskPool::wait(const TaskPtr& task) {
     if (task->claim()) task->run();
     task->awaitDone();
+}
+
+void TaskPool::cancel(const TaskPtr& task) {
+    if (task) task->cancel();
 }
 
 void TaskPool::workerLoop() {

@@ -31,6 +31,10 @@ public:
     TaskPtr submit(std::function<void()> work);
     // Blocks until `task` has run (running it here if no worker started it).
     static void wait(const TaskPtr& task);
+    // For a task nobody will wait for any more: if no worker has started it, it never runs
+    // (a worker that pops it drops it), so abandoned work does not hold up live work.
+    // A null task is ignored.
+    static void cancel(const TaskPtr& task);
 
 private:
     void workerLoop();

@@ -1,6 +1,6 @@
 // TaskPool: tasks run once, on a worker or on the waiter; wait() takes over a task no
-// worker has started; exceptions reach the waiter; destruction leaves unstarted tasks to
-// their waiters.
+// worker has started; cancel drops a task nobody started; exceptions reach the waiter;
+// destruction leaves unstarted tasks to their waiters.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -102,4 +102,32 @@ TEST_CASE("TaskPool without threads runs tasks in wait") {
     CHECK(runs == 0);
     TaskPool::wait(task);
     CHECK(runs == 1);
+}
+
+TEST_CASE("TaskPool cancel drops a task no worker started, and leaves a started one alone") {
+    TaskPool pool(1);
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::promise<void> started;
+    std::atomic<int> blockerRuns{0};
+    auto blocker = pool.submit([&] {
+        started.set_value();
+        released.wait();
+        ++blockerRuns;
+    });
+    started.get_future().wait();  // the only worker is busy: the next tasks stay queued
+    std::atomic<int> abandonedRuns{0};
+    auto abandoned = pool.submit([&] { ++abandonedRuns; });
+    std::atomic<int> liveRuns{0};
+    auto live = pool.submit([&] { ++liveRuns; });
+    TaskPool::cancel(abandoned);
+    TaskPool::cancel(blocker);   // already running: finishes anyway
+    TaskPool::cancel(nullptr);   // ignored
+    release.set_value();
+    TaskPool::wait(blocker);
+    TaskPool::wait(live);        // the worker passes over the cancelled task
+    TaskPool::wait(abandoned);   // returns at once: done without running
+    CHECK(blockerRuns == 1);
+    CHECK(liveRuns == 1);
+    CHECK(abandonedRuns == 0);
 }
