@@ -17,7 +17,8 @@ std::string bracketed(std::string_view address) { return fmt::format("<{}>", add
 }  // namespace
 
 std::string wouldSkipReason(const config::Config& config, const core::ClientIp& ip, std::string_view authUser) {
-    if (config::isIgnoredClient(config, ip)) {
+    // As Session::connect: a trusted relay is never skipped (the client behind it is judged).
+    if (!core::anyContains(config.trustedRelays, ip) && config::isIgnoredClient(config, ip)) {
         const bool byNetwork = core::anyContains(config.ignoreNetworks, ip);
         return fmt::format("client {} is listed in {}", core::formatClientIp(ip),
                            byNetwork ? std::string("IgnoreNetworks")
