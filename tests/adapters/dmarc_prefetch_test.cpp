@@ -30,9 +30,12 @@ TEST_CASE("prefetch sends the whole walk and the existence probe, discovery then
     auto resolver = testwire::makeResolver(nsd.endpoint().hostPort());
     adapters::prefetchDmarcLookups(*resolver, author);
     // Waiting for each name joins its query in flight (or finds it cached): still one query
-    // per name, the five _dmarc names and the A probe of the author domain.
+    // per name, the five _dmarc names and the A probe of the author domain. The refused
+    // _dmarc.test is not waited for: its error is not cached, so a lookup that comes after
+    // the refusal (a slow machine, a sanitizer build) would rightly ask again. Its query
+    // went out before the probe's, which is waited for last.
     for (const char* name : {"_dmarc.a.b.quarantine.dns.test", "_dmarc.b.quarantine.dns.test",
-                             "_dmarc.quarantine.dns.test", "_dmarc.dns.test", "_dmarc.test"}) {
+                             "_dmarc.quarantine.dns.test", "_dmarc.dns.test"}) {
         resolver->lookup(name, adapters::RrType::Txt, testwire::in(std::chrono::seconds(3)));
     }
     CHECK(resolver->probeExistence(author) == core::DnsStatus::NxDomain);
